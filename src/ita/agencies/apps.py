@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AgenciesConfig(AppConfig):
+    name = "ita.agencies"
+    verbose_name = "หน่วยงานและผู้ใช้"

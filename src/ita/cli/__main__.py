@@ -1,0 +1,3 @@
+from ita.cli import main
+
+main()
