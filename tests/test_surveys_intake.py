@@ -183,6 +183,17 @@ def test_an_answer_that_is_not_an_option_is_refused(surveys: Surveys) -> None:
     assert Response.objects.count() == 0
 
 
+def test_an_answer_written_as_a_superscript_digit_is_refused_not_a_crash(surveys: Surveys) -> None:
+    # "²".isdigit() is true but int("²") fails: the form must answer 400, never 500.
+    users = surveys.users
+    answers = answers_for(users, 0)
+    fields = {f"a{i}": str(v) for i, v in enumerate(answers)}
+    fields["a0"] = "\u00b2"
+    sent = Respondent().send(surveys.slug(users), None, extra=fields)
+    assert sent.status == 400 and "1 question still has no answer" in sent.content
+    assert Response.objects.count() == 0
+
+
 def test_a_post_without_the_form_cookie_is_refused(surveys: Surveys) -> None:
     phone = Respondent()
     slug = surveys.slug(surveys.users)

@@ -23,7 +23,7 @@ def fail(message: str) -> NoReturn:
 def parse_year(text: str) -> int:
     """Return a Buddhist-era fiscal year from ``2566`` or ``๒๕๖๖``."""
     cleaned = to_arabic_digits(text).strip()
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         fail(f"ปีงบประมาณ {text!r} ไม่ใช่ตัวเลข / fiscal year {text!r} is not a number")
     return int(cleaned)
 

@@ -192,7 +192,7 @@ def _check_agency(
 ) -> None:
     """Check an agency's evidence addresses with the service the background job uses."""
     cleaned = to_arabic_digits(agency_text).strip()
-    if not cleaned.isdigit():
+    if not cleaned.isdecimal():
         fail(f"--agency {agency_text!r} ไม่ใช่รหัสหน่วยงาน / is not an agency id")
     setup_django()
     from ita.agencies.models import Agency

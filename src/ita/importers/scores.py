@@ -47,7 +47,7 @@ def resolve_indicator(spec: ScoringSpec, cell: str, *, digits_ok: bool) -> int |
     rest = (text[match.end() :] if match else text).strip(".:-–")
     if not rest:
         return explicit if explicit is not None and spec.has_indicator(explicit) else None
-    if rest.isdigit():
+    if rest.isdecimal():
         number = int(rest) if digits_ok and explicit is None else None
         return number if number is not None and spec.has_indicator(number) else None
     by_name = spec.resolve_indicator(rest)

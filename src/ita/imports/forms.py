@@ -61,7 +61,7 @@ def _year(text: str) -> int | None:
     cleaned = to_arabic_digits(text).strip()
     if not cleaned:
         return None
-    if not cleaned.isdigit() or not YEAR_MIN <= int(cleaned) <= YEAR_MAX:
+    if not cleaned.isdecimal() or not YEAR_MIN <= int(cleaned) <= YEAR_MAX:
         raise forms.ValidationError(
             _("A fiscal year in the Buddhist era, e.g. 2568 or ๒๕๖๘."), code="year"
         )

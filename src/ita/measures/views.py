@@ -364,7 +364,7 @@ def document(request: HttpRequest, agency_id: int, year: int, kind: str, fmt: st
     snapshot_id = request.GET.get("snapshot")
     data = None
     if snapshot_id:
-        frozen = current.snapshots.filter(pk=snapshot_id if snapshot_id.isdigit() else 0).first()
+        frozen = current.snapshots.filter(pk=snapshot_id if snapshot_id.isdecimal() else 0).first()
         if frozen is None:
             raise Http404("no such snapshot")
         data = frozen.data

@@ -255,7 +255,7 @@ def soft_404_rules(path: Path = RULES_FILE) -> SoftNotFoundRules:
 
 
 def _contains(text: str, phrase: str) -> bool:
-    if phrase.isdigit():  # a number counts only on its own: "404" is not in "14040"
+    if phrase.isdecimal():  # a number counts only on its own: "404" is not in "14040"
         return re.search(rf"(?<!\d){phrase}(?!\d)", text) is not None
     return phrase in text
 

@@ -197,7 +197,7 @@ class ScoringSpec:
         """Return the indicator a cell names: ``"6"``, ``"๖"``, or its Thai name or alias."""
         cleaned = _CODE_SPACES.sub("", to_arabic_digits(text))
         cleaned = cleaned.removeprefix("ตัวชี้วัดที่")
-        if cleaned.isdigit():
+        if cleaned.isdecimal():
             number = int(cleaned)
             return number if number in self._indicators else None
         return self._indicator_names.get(cleaned)

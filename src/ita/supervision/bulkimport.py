@@ -292,8 +292,8 @@ def _parse_row(
             f"unknown agency type {type_text!r} (use: {choices})",
         )
     year_text = to_arabic_digits(raw.get("fiscal_year", "")).strip()
-    spec = specs(int(year_text)) if year_text.isdigit() else None
-    if not year_text.isdigit():
+    spec = specs(int(year_text)) if year_text.isdecimal() else None
+    if not year_text.isdecimal():
         fault(
             f"ปีงบประมาณ {raw.get('fiscal_year', '')!r} ไม่ใช่ตัวเลข",
             f"fiscal year {raw.get('fiscal_year', '')!r} is not a number",

@@ -100,7 +100,7 @@ def get_scope_for_user(user: Any, key: str) -> Scope:
         if not user.is_superuser:
             raise Http404("no such set of agencies")
         return _all_scope()
-    if not key.isdigit():
+    if not key.isdecimal():
         raise Http404("no such set of agencies")
     groups = AgencyGroup.objects.all()
     if not user.is_superuser:

@@ -330,7 +330,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("no such template")
     framework = _framework(
         int(request.GET.get("year", years[0]))
-        if str(request.GET.get("year", "")).isdigit()
+        if str(request.GET.get("year", "")).isdecimal()
         else years[0]
     )
     data = (

@@ -93,7 +93,7 @@ class Questionnaire:
                 value = values[-1] if values else None
             else:
                 value = data.get(name)
-            if value is not None and value.isdigit() and int(value) < limit:
+            if value is not None and value.isdecimal() and int(value) < limit:
                 out[column] = int(value)
             else:
                 missing.append(column)

@@ -165,7 +165,7 @@ def whatif(request: HttpRequest, agency_id: int, year: int) -> HttpResponse:
             errors.append(f"{key.split('-', 1)[1]}: {exc}")
             continue
         name = key.split("-", 1)[1]
-        if key.startswith("indicator-") and name.isdigit() and spec.has_indicator(int(name)):
+        if key.startswith("indicator-") and name.isdecimal() and spec.has_indicator(int(name)):
             if base.indicators.get(int(name)) != number:
                 indicators[int(name)] = number
         elif key.startswith("item-") and spec.has_item(name) and base.items.get(name) != number:

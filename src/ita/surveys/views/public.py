@@ -186,7 +186,7 @@ def _submit(request: HttpRequest, info: LinkInfo, today: dt.date) -> HttpRespons
     done = intake.answered_here(request) | {str(info.campaign_id)}
     response.set_cookie(
         intake.DONE_COOKIE,
-        ".".join(sorted(d for d in done if d.isdigit())),
+        ".".join(sorted(d for d in done if d.isdecimal())),
         max_age=365 * 24 * 60 * 60,
         path=intake.COOKIE_PATH,
         secure=request.is_secure(),
