@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint types suite format messages lock clean
+.PHONY: run test setup lint types suite fuzz format messages lock clean
 
 run: setup
 	$(BIN)/ita serve --demo --host $(HOST) --port $(PORT)
@@ -31,6 +31,12 @@ types: setup
 
 suite: setup
 	$(BIN)/pytest
+
+# Draw new random cases for the property tests (the suite repeats a fixed set); run it a few
+# times after touching input handling, and turn what it finds into a plain test.
+FUZZ_TESTS := tests/test_fuzz.py tests/test_import_text.py tests/test_supervision_import.py tests/test_scoring_batch.py tests/test_whatif.py
+fuzz: setup
+	ITA_HYPOTHESIS_PROFILE=explore $(BIN)/pytest $(FUZZ_TESTS)
 
 format: setup
 	$(BIN)/ruff format .

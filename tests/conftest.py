@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from ita.catalog.loader import get_framework
 from ita.scoring.spec import ScoringSpec
@@ -32,6 +33,13 @@ S0_ITEMS = {
 # Playwright's sync API runs an event loop; Django refuses ORM calls from such a thread
 # unless told the test process knows what it is doing (only browser tests touch this).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests run the same generated cases on every run by default, so that CI passes or
+# fails on the code alone; `make fuzz` (profile "explore") draws new cases each time to look
+# for faults nobody has met yet, and a fault it finds becomes a plain test.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("ITA_HYPOTHESIS_PROFILE", "repeatable"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
