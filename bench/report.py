@@ -2,13 +2,14 @@
 
 Run: .venv/bin/python bench/report.py [--repeat 7]
 
-For each format (and the PDF once more with its chart as PNG instead of SVG, the trade-off
-``render_pdf(chart="png")`` offers) a fresh Python process renders the report once from cold
-(imports, fonts, templates, matplotlib: what the first request of a new worker pays — the
-baseline) and then ``--repeat`` times warm (what every later request pays; the goal is about
-this). Wall-clock and CPU time (``time.process_time``) are both recorded: on a shared machine
-the load from other processes inflates wall-clock time, CPU time much less. Writes
-bench/results/report.json.
+For each format (and the PDF once more with its chart as SVG instead of PNG, the option
+``render_pdf(chart="svg")`` offers; once without the line hints, a diagnostic; and the PNG
+chart alone, redrawn on the kept figure and built anew) a fresh Python process renders the
+report once from cold (imports, fonts, templates, matplotlib: what the first request of a new
+worker pays — the baseline) and then ``--repeat`` times warm (what every later request pays;
+the goal is about this). Wall-clock and CPU time (``time.process_time``) are both recorded:
+on a shared machine the load from other processes inflates wall-clock time, CPU time much
+less. Writes bench/results/report.json.
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ if fmt == "docx":
     from ita.reports.docx import render_docx as render
 elif fmt == "pdf":
     from ita.reports.pdf import render_pdf as render
-elif fmt == "pdf-png-chart":
+elif fmt == "pdf-svg-chart":
+    # The vector chart render_pdf(chart="svg") offers (the default until 2026-11-21).
     from functools import partial
     from ita.reports.pdf import render_pdf
-    render = partial(render_pdf, chart="png")
-elif fmt == "pdf-png-chart-no-line-hints":
+    render = partial(render_pdf, chart="svg")
+elif fmt == "pdf-no-line-hints":
     # Diagnostic only: what the no-wrap spans that keep Thai words together cost.
     import weasyprint
     from ita.fonts import FONT_DIR
@@ -51,6 +53,12 @@ elif fmt == "pdf-png-chart-no-line-hints":
     def render(ctx):
         html = render_html(ctx, fonts="file", line_hints=False, chart="png")
         return weasyprint.HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+elif fmt.startswith("chart-png"):
+    # The chart alone: the thread's kept figure redrawn, or a new figure built each time.
+    from ita.reports.charts import render_chart
+    reuse = fmt == "chart-png"
+    def render(ctx):
+        return render_chart(ctx.chart, "png", reuse=reuse)
 else:
     from ita.reports.html import render_html as render
 out = render(s1_context())
@@ -96,7 +104,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     load_before = os.getloadavg()
-    formats = ("html", "docx", "pdf", "pdf-png-chart", "pdf-png-chart-no-line-hints")
+    formats = (
+        "html", "docx", "pdf", "pdf-svg-chart", "pdf-no-line-hints",
+        "chart-png", "chart-png-new-figure",
+    )  # fmt: skip
     figures = {fmt: measure(fmt, args.repeat) for fmt in formats}
     load_after = os.getloadavg()
     goal = {

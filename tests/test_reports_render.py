@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -12,6 +13,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from ita.catalog.loader import get_framework
+from ita.reports.charts import render_chart
 from ita.reports.context import build_measures, build_results
 from ita.reports.docx import FONT, render_docx
 from ita.reports.html import render_html
@@ -151,6 +153,32 @@ def test_the_docx_carries_the_chart_as_a_png(s1_docx: bytes) -> None:
         images = [n for n in archive.namelist() if n.startswith("word/media/")]
         assert len(images) == 1
         assert archive.read(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_a_kept_chart_figure_draws_each_chart_as_a_new_figure_would(fmt: str) -> None:
+    first = s1_context(thai_digits=True).chart
+    n = len(first.scores)
+    other = dataclasses.replace(
+        first,
+        labels=tuple(f"{label} และอีกหลายคำ" for label in first.labels),
+        scores=tuple(5.0 + 9 * i for i in range(n)),
+        below=tuple(i % 2 == 0 for i in range(n)),
+        pass_mark=50.0,
+        pass_label="pass 50",
+        value_labels=tuple(str(i) for i in range(n)),
+        thai_digits=False,
+        legend=("reached", "below"),
+    )
+    fresh = {c: render_chart(c, fmt, reuse=False) for c in (first, other)}  # type: ignore[arg-type]
+    assert fresh[first] != fresh[other]
+    for chart in (first, other, first, other):
+        assert render_chart(chart, fmt) == fresh[chart]  # type: ignore[arg-type]
+
+
+def test_the_pdf_carries_the_chart_as_an_opaque_png(s1_pdf: bytes) -> None:
+    # An RGB image: WeasyPrint embeds it without splitting off an alpha mask.
+    assert b"/Subtype /Image" in s1_pdf and b"/SMask" not in s1_pdf
 
 
 def test_the_html_page_is_self_contained() -> None:

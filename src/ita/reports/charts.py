@@ -1,13 +1,15 @@
 """The bar chart of indicator scores against the pass mark (matplotlib, bundled Sarabun).
 
-SVG (glyphs drawn as paths, so no font is needed where it is shown) for HTML and PDF; PNG for
-DOCX. The figure is drawn with matplotlib's object API (no pyplot state), so charts can be
-drawn from several threads of the web application.
+SVG (glyphs drawn as paths, so no font is needed where it is shown) for the web page; PNG
+(RGB, 150 dpi) for the DOCX and the PDF. The figure is drawn with matplotlib's object API (no
+pyplot state), and each thread keeps its own figures, so charts can be drawn from several
+threads of the web application.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any, Literal
 
 from ita.fonts import FONT_FAMILY, register_fonts
@@ -62,67 +64,107 @@ def _fit(fig: Any, ax: Any) -> None:
     )
 
 
-def render_chart(chart: ChartData, fmt: Literal["svg", "png"]) -> bytes:
-    """Return the chart as SVG or PNG bytes."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import FixedLocator, FuncFormatter
+class _Drawing:
+    """A chart of ``n`` bars, built once per thread and redrawn with each chart's data.
 
-    register_fonts()
-    rc: Any = _rc()
-    with matplotlib.rc_context(rc):
-        n = len(chart.scores)
-        fig = Figure(figsize=(WIDTH_IN, BASE_IN + ROW_IN * n))
-        FigureCanvasAgg(fig)  # measures text for the layout; savefig picks the format's own
+    Building a matplotlib figure (axes, ticks, legend) costs about as much as drawing it; a
+    batch of reports draws thousands of charts of the same shape, so each thread keeps one
+    figure per number of bars and only changes what depends on the data. Every artist that
+    depends on the data is set anew in :meth:`show`, so a chart comes out the same whatever
+    was drawn before it (tests compare the bytes with a freshly built figure's).
+    """
+
+    def __init__(self, n: int) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import FixedLocator, FuncFormatter
+
+        self.thai = False
+        fig = Figure(figsize=(WIDTH_IN, BASE_IN + ROW_IN * n), dpi=PNG_DPI)
+        self.canvas: Any = FigureCanvasAgg(fig)  # measures text for the layout, draws the PNG
         ax = fig.add_subplot()
-        rows = list(range(n))[::-1]  # the first indicator on top
-        colours = [COLOURS["below"] if b else COLOURS["reached"] for b in chart.below]
-        ax.barh(rows, chart.scores, color=colours, height=0.62)
-        for row, score, label in zip(rows, chart.scores, chart.value_labels, strict=True):
-            # Inside the bar when it is long enough, so labels never cross the pass-mark line.
-            inside = score >= LABEL_INSIDE_FROM
-            ax.text(
-                score - 1 if inside else score + 1,
-                row,
-                label,
-                va="center",
-                ha="right" if inside else "left",
-                color="white" if inside else COLOURS["text"],
-                fontsize=8,
-            )
-        ax.axvline(chart.pass_mark, color=COLOURS["line"], linestyle="--", linewidth=1.1)
-        ax.text(
-            chart.pass_mark,
-            n - 0.35,
-            chart.pass_label,
-            color=COLOURS["line"],
-            ha="center",
-            va="bottom",
-            fontsize=8,
+        self.fig, self.ax = fig, ax
+        self.rows = list(range(n))[::-1]  # the first indicator on top
+        self.bars = list(ax.barh(self.rows, [0.0] * n, height=0.62))
+        self.values = [ax.text(0, row, "", va="center", fontsize=8) for row in self.rows]
+        self.line = ax.axvline(0, color=COLOURS["line"], linestyle="--", linewidth=1.1)
+        self.pass_text = ax.text(
+            0, n - 0.35, "", color=COLOURS["line"], ha="center", va="bottom", fontsize=8
         )
-        ax.set_yticks(rows, labels=list(chart.labels))
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.6, n - 0.1)  # not-domain: bar rows
         ax.xaxis.set_major_locator(FixedLocator(list(X_TICKS)))
-        thai = chart.thai_digits
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: digits(f"{v:.0f}", thai)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: digits(f"{v:.0f}", self.thai)))
         ax.tick_params(axis="y", length=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         handles = [Patch(color=COLOURS["reached"]), Patch(color=COLOURS["below"])]
-        fig.legend(handles, list(chart.legend), loc="lower left", ncols=2, frameon=False,
-                   fontsize=8, bbox_to_anchor=(0.0, 0.0))  # fmt: skip
+        self.legend = fig.legend(handles, ["", ""], loc="lower left", ncols=2, frameon=False,
+                                 fontsize=8, bbox_to_anchor=(0.0, 0.0))  # fmt: skip
         ax.set_axisbelow(True)
-        _fit(fig, ax)
+
+    def show(self, chart: ChartData) -> None:
+        """Set every data-dependent artist from ``chart``."""
+        self.thai = chart.thai_digits
+        for bar, text, score, below, label in zip(
+            self.bars, self.values, chart.scores, chart.below, chart.value_labels, strict=True
+        ):
+            bar.set_width(score)
+            bar.set_facecolor(COLOURS["below"] if below else COLOURS["reached"])
+            # Inside the bar when it is long enough, so labels never cross the pass-mark line.
+            inside = score >= LABEL_INSIDE_FROM
+            text.set_x(score - 1 if inside else score + 1)
+            text.set_text(label)
+            text.set_horizontalalignment("right" if inside else "left")
+            text.set_color("white" if inside else COLOURS["text"])
+        self.line.set_xdata([chart.pass_mark, chart.pass_mark])
+        self.pass_text.set_x(chart.pass_mark)
+        self.pass_text.set_text(chart.pass_label)
+        self.ax.set_yticks(self.rows, labels=list(chart.labels))
+        for text, label in zip(self.legend.get_texts(), chart.legend, strict=True):
+            text.set_text(label)
+        _fit(self.fig, self.ax)
+
+    def svg(self) -> bytes:
         out = io.BytesIO()
-        if fmt == "svg":
-            fig.savefig(out, format="svg", metadata={"Date": None})
-        else:
-            fig.savefig(
-                out, format="png", dpi=PNG_DPI, metadata={"Software": None},
-                pil_kwargs={"compress_level": PNG_COMPRESSION},
-            )  # fmt: skip
+        self.fig.savefig(out, format="svg", metadata={"Date": None})
         return out.getvalue()
+
+    def png(self) -> bytes:
+        """Return the chart as an RGB PNG (the figure is opaque: no alpha channel to carry)."""
+        import numpy as np
+        from PIL import Image
+
+        self.canvas.draw()
+        rgb = np.asarray(self.canvas.buffer_rgba())[:, :, :3]
+        out = io.BytesIO()
+        Image.fromarray(rgb).save(
+            out, format="png", dpi=(PNG_DPI, PNG_DPI), compress_level=PNG_COMPRESSION
+        )
+        return out.getvalue()
+
+
+_drawings = threading.local()
+
+
+def render_chart(chart: ChartData, fmt: Literal["svg", "png"], *, reuse: bool = True) -> bytes:
+    """Return the chart as SVG or PNG bytes.
+
+    ``reuse=False`` builds a new figure instead of the thread's kept one (for tests).
+    """
+    import matplotlib
+
+    register_fonts()
+    rc: Any = _rc()
+    with matplotlib.rc_context(rc):
+        n = len(chart.scores)
+        kept: dict[int, _Drawing] = _drawings.__dict__.setdefault("by_size", {})
+        drawing = kept.get(n) if reuse else None
+        if drawing is None:
+            drawing = _Drawing(n)
+            if reuse:
+                kept[n] = drawing
+        drawing.show(chart)
+        return drawing.svg() if fmt == "svg" else drawing.png()

@@ -14,12 +14,13 @@ from ita.fonts import FONT_DIR
 from ita.reports.html import Document, render_html
 
 
-def render_pdf(ctx: Document, *, chart: Literal["svg", "png"] = "svg") -> bytes:
+def render_pdf(ctx: Document, *, chart: Literal["svg", "png"] = "png") -> bytes:
     """Return the document as PDF bytes.
 
-    The chart is SVG (vector) by default. WeasyPrint parses SVG paths in pure Python, and the
-    chart's glyph outlines make up about a third of the render time of an analysis report;
-    ``chart="png"`` (150 dpi) trades the vector for that time (bench/README.md).
+    The chart is a 150-dpi PNG by default, 15 cm wide on the page. ``chart="svg"`` embeds it as
+    a vector instead, at about 0.4 s more: WeasyPrint parses SVG paths in pure Python, and the
+    chart's labels are glyph outlines (WeasyPrint's own SVG text would misplace Thai tone
+    marks), about a third of an analysis report's render time (bench/README.md).
     """
     import weasyprint  # imported here: it takes most of a second to load
 
