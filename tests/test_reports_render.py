@@ -170,10 +170,38 @@ def test_a_kept_chart_figure_draws_each_chart_as_a_new_figure_would(fmt: str) ->
         thai_digits=False,
         legend=("reached", "below"),
     )
-    fresh = {c: render_chart(c, fmt, reuse=False) for c in (first, other)}  # type: ignore[arg-type]
-    assert fresh[first] != fresh[other]
-    for chart in (first, other, first, other):
+    # The same year's labels and pass mark, other scores: only the bars and values change.
+    same_year = dataclasses.replace(
+        first, scores=tuple(reversed(first.scores)), below=tuple(reversed(first.below))
+    )
+    charts = (first, same_year, other)
+    fresh = {c: render_chart(c, fmt, reuse=False) for c in charts}  # type: ignore[arg-type]
+    assert len(set(fresh.values())) == len(charts)
+    for chart in (first, same_year, other, first, same_year, same_year, other):
         assert render_chart(chart, fmt) == fresh[chart]  # type: ignore[arg-type]
+
+
+def test_a_chart_drawn_over_its_shared_background_equals_a_full_drawing() -> None:
+    import matplotlib
+    import numpy as np
+    from PIL import Image
+
+    from ita.reports import charts
+
+    first = s1_context().chart
+    later = dataclasses.replace(
+        first,
+        scores=tuple(10.0 + 9 * i for i in range(len(first.scores))),
+        below=tuple(i % 2 == 0 for i in range(len(first.scores))),
+    )
+    for chart in (first, later):
+        drawn = Image.open(io.BytesIO(render_chart(chart, "png"))).convert("RGB")
+        with matplotlib.rc_context(charts._rc()):  # type: ignore[arg-type]
+            full = charts._Drawing(len(chart.scores))
+            full.show(chart)
+            full.canvas.draw()
+            pixels = np.asarray(full.canvas.buffer_rgba())[:, :, :3]
+        assert np.array_equal(np.asarray(drawn), pixels)
 
 
 def test_the_pdf_carries_the_chart_as_an_opaque_png(s1_pdf: bytes) -> None:
