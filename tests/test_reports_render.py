@@ -204,6 +204,32 @@ def test_a_chart_drawn_over_its_shared_background_equals_a_full_drawing() -> Non
         assert np.array_equal(np.asarray(drawn), pixels)
 
 
+def test_no_value_label_crosses_the_pass_mark_line() -> None:
+    import matplotlib
+
+    from ita.reports import charts
+
+    first = s1_context(thai_digits=True).chart
+    scores = (91.9, 88.09, 85.3, 100.0, 50.0, 84.9, 86.0, 10.0, 99.0, 92.96)[: len(first.scores)]
+    chart = dataclasses.replace(
+        first,
+        scores=scores,
+        below=tuple(s < first.pass_mark for s in scores),
+        value_labels=tuple(f"{s:.2f}" for s in scores),
+    )
+    with matplotlib.rc_context(charts._rc()):  # type: ignore[arg-type]
+        drawing = charts._Drawing(len(scores))
+        drawing.show(chart)
+        renderer = drawing.canvas.get_renderer()
+        line_px = drawing.ax.transData.transform((chart.pass_mark, 0))[0]
+        for text, score in zip(drawing.values, scores, strict=True):
+            extent = text.get_window_extent(renderer)
+            assert not extent.x0 <= line_px <= extent.x1, (score, extent, line_px)
+            bar_end_px = drawing.ax.transData.transform((score, 0))[0]
+            if score >= charts.LABEL_INSIDE_FROM:
+                assert extent.x1 < bar_end_px  # inside its bar
+
+
 def test_the_pdf_carries_the_chart_as_an_opaque_png(s1_pdf: bytes) -> None:
     # An RGB image: WeasyPrint embeds it without splitting off an alpha mask.
     assert b"/Subtype /Image" in s1_pdf and b"/SMask" not in s1_pdf

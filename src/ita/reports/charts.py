@@ -32,6 +32,7 @@ PNG_COMPRESSION = 1  # fast: the DOCX is zipped anyway
 COLOURS = {"reached": "#2f6f9f", "below": "#d9822b", "line": "#b3261e", "text": "#222222"}
 X_TICKS = range(0, 101, 20)  # not-domain: axis ticks every 20 points
 LABEL_INSIDE_FROM = 15.0  # a bar this long holds its value label
+LABEL_GAP = 1.0  # between a value label and the bar's end or the pass-mark line, in points
 
 
 def _rc() -> dict[str, Any]:
@@ -95,8 +96,9 @@ class _Drawing:
         self.values = [ax.text(0, row, "", va="center", fontsize=8) for row in self.rows]
         self.line = ax.axvline(0, color=COLOURS["line"], linestyle="--", linewidth=1.1)
         self.pass_text = ax.text(
-            0, n - 0.35, "", color=COLOURS["line"], ha="center", va="bottom", fontsize=8
-        )
+            0, n - 0.35, "", color=COLOURS["line"], ha="center", va="bottom", fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},  # the line stops under it
+        )  # fmt: skip
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.6, n - 0.1)  # not-domain: bar rows
         ax.xaxis.set_major_locator(FixedLocator(list(X_TICKS)))
@@ -137,12 +139,24 @@ class _Drawing:
         ):
             bar.set_width(score)
             bar.set_facecolor(COLOURS["below"] if below else COLOURS["reached"])
-            # Inside the bar when it is long enough, so labels never cross the pass-mark line.
+            # Inside the bar when it is long enough, at its end, or just left of the pass-mark
+            # line when the end is so close past the line that the label would cross it.
             inside = score >= LABEL_INSIDE_FROM
-            text.set_x(score - 1 if inside else score + 1)
             text.set_text(label)
             text.set_horizontalalignment("right" if inside else "left")
             text.set_color("white" if inside else COLOURS["text"])
+            x = score - LABEL_GAP if inside else score + LABEL_GAP
+            if inside and score > chart.pass_mark:
+                left = x - self._width(text)
+                if left - LABEL_GAP < chart.pass_mark:
+                    x = chart.pass_mark - 2 * LABEL_GAP
+            text.set_x(x)
+
+    def _width(self, text: Any) -> float:
+        """Return a text's width in the x axis' units (points of score)."""
+        extent = text.get_window_extent(self.canvas.get_renderer())
+        low, high = self.ax.get_xlim()
+        return float(extent.width * (high - low) / self.ax.bbox.width)
 
     def svg(self) -> bytes:
         out = io.BytesIO()
