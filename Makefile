@@ -34,7 +34,7 @@ suite: setup
 
 # Draw new random cases for the property tests (the suite repeats a fixed set); run it a few
 # times after touching input handling, and turn what it finds into a plain test.
-FUZZ_TESTS := tests/test_fuzz.py tests/test_import_text.py tests/test_supervision_import.py tests/test_scoring_batch.py tests/test_whatif.py
+FUZZ_TESTS = $(shell grep -l '^from hypothesis' tests/test_*.py)
 fuzz: setup
 	ITA_HYPOTHESIS_PROFILE=explore $(BIN)/pytest $(FUZZ_TESTS)
 

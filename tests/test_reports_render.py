@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -14,7 +17,7 @@ from docx.oxml.ns import qn
 
 from ita.catalog.loader import get_framework
 from ita.reports.charts import render_chart
-from ita.reports.context import build_measures, build_results
+from ita.reports.context import ChartData, build_measures, build_results
 from ita.reports.docx import FONT, render_docx
 from ita.reports.html import render_html
 from ita.reports.pdf import render_pdf
@@ -181,12 +184,22 @@ def test_a_kept_chart_figure_draws_each_chart_as_a_new_figure_would(fmt: str) ->
         assert render_chart(chart, fmt) == fresh[chart]  # type: ignore[arg-type]
 
 
-def test_a_chart_drawn_over_its_shared_background_equals_a_full_drawing() -> None:
+@contextlib.contextmanager
+def new_drawing(chart: ChartData) -> Iterator[Any]:
+    """Yield a newly built chart figure showing ``chart``, under the charts' matplotlib settings."""
     import matplotlib
-    import numpy as np
-    from PIL import Image
 
     from ita.reports import charts
+
+    with matplotlib.rc_context(charts._rc()):  # type: ignore[arg-type]
+        drawing = charts._Drawing(len(chart.scores))
+        drawing.show(chart)
+        yield drawing
+
+
+def test_a_chart_drawn_over_its_shared_background_equals_a_full_drawing() -> None:
+    import numpy as np
+    from PIL import Image
 
     first = s1_context().chart
     later = dataclasses.replace(
@@ -196,17 +209,13 @@ def test_a_chart_drawn_over_its_shared_background_equals_a_full_drawing() -> Non
     )
     for chart in (first, later):
         drawn = Image.open(io.BytesIO(render_chart(chart, "png"))).convert("RGB")
-        with matplotlib.rc_context(charts._rc()):  # type: ignore[arg-type]
-            full = charts._Drawing(len(chart.scores))
-            full.show(chart)
+        with new_drawing(chart) as full:
             full.canvas.draw()
             pixels = np.asarray(full.canvas.buffer_rgba())[:, :, :3]
         assert np.array_equal(np.asarray(drawn), pixels)
 
 
 def test_no_value_label_crosses_the_pass_mark_line() -> None:
-    import matplotlib
-
     from ita.reports import charts
 
     first = s1_context(thai_digits=True).chart
@@ -217,9 +226,7 @@ def test_no_value_label_crosses_the_pass_mark_line() -> None:
         below=tuple(s < first.pass_mark for s in scores),
         value_labels=tuple(f"{s:.2f}" for s in scores),
     )
-    with matplotlib.rc_context(charts._rc()):  # type: ignore[arg-type]
-        drawing = charts._Drawing(len(scores))
-        drawing.show(chart)
+    with new_drawing(chart) as drawing:
         renderer = drawing.canvas.get_renderer()
         line_px = drawing.ax.transData.transform((chart.pass_mark, 0))[0]
         for text, score in zip(drawing.values, scores, strict=True):

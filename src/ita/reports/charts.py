@@ -74,10 +74,10 @@ class _Drawing:
     depends on the data is set anew in :meth:`show`, so a chart comes out the same whatever
     was drawn before it (tests compare the bytes with a freshly built figure's).
 
-    The PNG goes further: what a year's charts share (labels, axes, grid, legend, the pass
-    mark's place) is drawn once into a background bitmap, and each chart draws only its bars
-    and what lies on them (the pass-mark line, the left spine, the labels) over a copy of it,
-    in the order a full drawing would (a test compares it with one).
+    The PNG goes further: what a year's charts share (labels, axes, grid, legend) is drawn
+    once into a background bitmap, and each chart draws only its bars and what touches them
+    (the pass-mark line and its label, the left and bottom spines, the values) over a copy of
+    it, in the order a full drawing would (a test compares it with one).
     """
 
     def __init__(self, n: int) -> None:
