@@ -204,6 +204,37 @@ def test_a_post_without_the_form_cookie_is_refused(surveys: Surveys) -> None:
     assert Response.objects.count() == 0
 
 
+def test_a_forged_form_cookie_is_refused_after_a_genuine_one_of_the_same_second(
+    surveys: Surveys,
+) -> None:
+    # Each process remembers form cookies whose signature it checked (they are the same for
+    # everyone who opened a form in the same second): only the exact value is trusted.
+    slug = surveys.slug(surveys.users)
+    honest = Respondent()
+    assert honest.send(slug, answers_for(surveys.users)).status == 303
+    genuine = honest.client.cookies["ita_survey"].value
+    issued, _sep, signature = genuine.rpartition(":")
+    forger = Respondent("198.51.100.30")
+    _status, _body, key = forger.open(slug)
+    forger.client.cookies["ita_survey"] = f"{issued}:{signature[::-1]}"
+    sent = forger.send(slug, answers_for(surveys.users, 1), key=key, open_first=False)
+    assert sent.status == 400 and "cookie" in sent.content
+    forger.client.cookies["ita_survey"] = f"{int(issued) - 60}:{signature}"
+    sent = forger.send(slug, answers_for(surveys.users, 1), key=key, open_first=False)
+    assert sent.status == 400 and "cookie" in sent.content
+    assert Response.objects.count() == 1
+
+
+def test_respondent_pages_set_up_no_message_storage_and_other_pages_keep_it(
+    surveys: Surveys,
+) -> None:
+    slug = surveys.slug(surveys.users)
+    page = Client().get(reverse("survey-form", args=[slug]))
+    assert page.status_code == 200 and not hasattr(page.wsgi_request, "_messages")
+    home = Client().get(reverse("home"))
+    assert hasattr(home.wsgi_request, "_messages")
+
+
 def test_a_form_sent_too_soon_after_opening_is_refused(surveys: Surveys, settings: Any) -> None:
     settings.SURVEYS_MIN_SECONDS = 60
     sent = Respondent().send(surveys.slug(surveys.users), answers_for(surveys.users))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django_htmx.middleware import HtmxDetails
@@ -14,6 +15,9 @@ class HtmxHttpRequest(HttpRequest):
     """The request type of views: Django's, plus what django-htmx's middleware adds."""
 
     htmx: HtmxDetails
+
+
+RESPONDENT_PREFIX = "/s/"  # the public survey pages (ita.surveys.urls.public_patterns)
 
 
 class ThaiFirstLocaleMiddleware:
@@ -35,6 +39,18 @@ class ThaiFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    """Django's, except on the respondents' pages (``/s/``), which never show a message.
+
+    Setting up the message storage on every request cost about 4 % of a survey answer's CPU
+    (bench/intake.py); a page without storage simply has no messages to show.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path_info.startswith(RESPONDENT_PREFIX):
+            super().process_request(request)
 
 
 # Scripts and styles come from this site only (htmx is vendored; no inline script); inline

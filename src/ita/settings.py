@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "ita.surveys.middleware.SurveyFormMiddleware",  # before CSRF reads the survey form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "ita.middleware.MessageMiddleware",  # none on the respondents' pages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
