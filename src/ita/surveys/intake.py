@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 import time
 import uuid
@@ -21,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
 from ita import ratelimit
+from ita.middleware import RESPONDENT_PREFIX
 from ita.ratelimit import keyed_hash
 from ita.surveys.models import Campaign, CampaignLink, Channel, Response, State, Token
 from ita.surveys.questionnaire import Questionnaire, for_framework
@@ -35,7 +37,7 @@ LINK_TTL = 10.0  # not-domain: seconds a process trusts what it read of a link (
 _LINK_CACHE_MAX = 10_000
 FORM_COOKIE = "ita_survey"
 DONE_COOKIE = "ita_survey_done"
-COOKIE_PATH = "/s/"
+COOKIE_PATH = RESPONDENT_PREFIX
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -150,6 +152,9 @@ def exhausted(kind: str, campaign_id: int, address: str, limit: tuple[int, int])
 
 
 _FORM_SIGNER = signing.Signer(salt="ita.surveys.form")
+# Form cookies whose signature this process has checked: a cookie says only the second a form was
+# first opened, so everyone who opened one in the same second sends the same value.
+_VERIFIED_FORM_COOKIES: dict[str, int] = {}
 
 
 def form_cookie(now: float) -> str:
@@ -162,10 +167,15 @@ def form_age(request: HttpRequest, now: float) -> float | None:
     value = request.COOKIES.get(FORM_COOKIE)
     if not value:
         return None
-    try:
-        issued = int(_FORM_SIGNER.unsign(value))
-    except (signing.BadSignature, ValueError):
-        return None
+    issued = _VERIFIED_FORM_COOKIES.get(value)
+    if issued is None:
+        try:
+            issued = int(_FORM_SIGNER.unsign(value))
+        except (signing.BadSignature, ValueError):
+            return None
+        if len(_VERIFIED_FORM_COOKIES) >= _LINK_CACHE_MAX:
+            _VERIFIED_FORM_COOKIES.clear()
+        _VERIFIED_FORM_COOKIES[value] = issued
     return now - issued
 
 
@@ -198,44 +208,47 @@ def submission_id(campaign_id: int, key: str) -> uuid.UUID:
     return uuid.UUID(bytes=digest[:16])
 
 
-def _tables() -> dict[str, str]:
-    q = connection.ops.quote_name
-    return {
-        "response": q(Response._meta.db_table),
-        "link": q(CampaignLink._meta.db_table),
-        "campaign": q(Campaign._meta.db_table),
-        "token": q(Token._meta.db_table),
-    }
+@functools.lru_cache(maxsize=8)
+def _sql(template: str, vendor: str) -> str:
+    """Return a statement with this database's quoted table names (worked out once)."""
+    q = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    return template.format(
+        response=q(Response._meta.db_table),
+        link=q(CampaignLink._meta.db_table),
+        campaign=q(Campaign._meta.db_table),
+        token=q(Token._meta.db_table),
+        online=int(Channel.ONLINE),
+    )
 
 
-_COLUMNS = "(id, campaign_id, answers, channel, submitted_on, released)"
+# Named parameters: each value is converted once however often the statement uses it; what is
+# the same for every answer sent through a link (channel, not yet released) is written in.
 _BY_LINK = (
-    "INSERT INTO {response} " + _COLUMNS + " SELECT %s, c.id, %s, %s, %s, %s "
+    "INSERT INTO {response} (id, campaign_id, answers, channel, submitted_on, released) "
+    "SELECT %(id)s, c.id, %(answers)s, {online}, %(day)s, FALSE "
     "FROM {link} l JOIN {campaign} c ON c.id = l.campaign_id "
-    "WHERE l.slug = %s AND l.active = %s AND c.opens_on <= %s AND c.closes_on >= %s "
-    "AND c.requires_code = %s ON CONFLICT (id) DO NOTHING"
+    "WHERE l.slug = %(slug)s AND l.active AND c.opens_on <= %(day)s AND c.closes_on >= %(day)s "
+    "AND c.requires_code = %(code)s ON CONFLICT (id) DO NOTHING"
 )
 _EXISTS = "SELECT 1 FROM {response} WHERE id = %s"
 _USE_CODE = "DELETE FROM {token} WHERE digest = %s"
 _BY_CAMPAIGN = (
-    "INSERT INTO {response} " + _COLUMNS + " SELECT %s, c.id, %s, %s, %s, %s "
-    "FROM {campaign} c WHERE c.id = %s AND c.opens_on <= %s AND c.closes_on >= %s "
+    "INSERT INTO {response} (id, campaign_id, answers, channel, submitted_on, released) "
+    "SELECT %(id)s, c.id, %(answers)s, %(channel)s, %(day)s, FALSE FROM {campaign} c "
+    "WHERE c.id = %(campaign)s AND c.opens_on <= %(day)s AND c.closes_on >= %(day)s "
     "ON CONFLICT (id) DO NOTHING"
 )
 
 
-def _row(pk: uuid.UUID, answers: bytes, channel: int, today: dt.date) -> list[Any]:
-    id_value = Response._meta.pk.get_db_prep_value(pk, connection)
-    return [id_value, answers, int(channel), connection.ops.adapt_datefield_value(today), False]
-
-
-def _execute(sql: str, params: list[Any]) -> int:
+def _execute(template: str, params: dict[str, Any] | list[Any]) -> int:
     """Run one statement; return how many rows it changed.
 
     On PostgreSQL the statement is prepared once per connection (a server-side binding cursor of
     the connection Django manages, so transactions are Django's): the INSERT's join is planned
     once, not for every answer.
     """
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql = _sql(template, connection.vendor)
     if connection.vendor == "postgresql":
         import psycopg
 
@@ -248,10 +261,18 @@ def _execute(sql: str, params: list[Any]) -> int:
         return int(cursor.rowcount)
 
 
+def _db_id(pk: uuid.UUID) -> Any:
+    return Response._meta.pk.get_db_prep_value(pk, connections[DEFAULT_DB_ALIAS])
+
+
+def _db_day(today: dt.date) -> Any:
+    return connections[DEFAULT_DB_ALIAS].ops.adapt_datefield_value(today)
+
+
 def _exists(pk: uuid.UUID) -> bool:
-    id_value = Response._meta.pk.get_db_prep_value(pk, connection)
+    connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
-        cursor.execute(_EXISTS.format(**_tables()), [id_value])
+        cursor.execute(_sql(_EXISTS, connection.vendor), [_db_id(pk)])
         return cursor.fetchone() is not None
 
 
@@ -260,24 +281,21 @@ def store_by_link(
 ) -> Outcome:
     """Store answers sent through a public link: one statement, or one transaction with a code."""
     pk = submission_id(info.campaign_id, key)
-    day = connection.ops.adapt_datefield_value(today)
-    params = [
-        *_row(pk, answers, Channel.ONLINE, today),
-        info.slug,
-        True,
-        day,
-        day,
-        code is not None,
-    ]
-    sql = _BY_LINK.format(**_tables())
+    params = {
+        "id": _db_id(pk),
+        "answers": answers,
+        "day": _db_day(today),
+        "slug": info.slug,
+        "code": code is not None,
+    }
     if code is None:
-        if _execute(sql, params) == 1:
+        if _execute(_BY_LINK, params) == 1:
             return Outcome.STORED
         return Outcome.DUPLICATE if _exists(pk) else Outcome.NOT_ACCEPTING
     with transaction.atomic():
-        if _execute(sql, params) != 1:
+        if _execute(_BY_LINK, params) != 1:
             return Outcome.DUPLICATE if _exists(pk) else Outcome.NOT_ACCEPTING
-        used = _execute(_USE_CODE.format(**_tables()), [code_digest(info.campaign_id, code)])
+        used = _execute(_USE_CODE, [code_digest(info.campaign_id, code)])
         if used != 1:
             transaction.set_rollback(True)
             return Outcome.BAD_CODE
@@ -289,8 +307,13 @@ def store_for_campaign(
 ) -> Outcome:
     """Store answers entered by an interviewer (the campaign must be open)."""
     pk = submission_id(campaign_id, key)
-    day = connection.ops.adapt_datefield_value(today)
-    params = [*_row(pk, answers, channel, today), campaign_id, day, day]
-    if _execute(_BY_CAMPAIGN.format(**_tables()), params) == 1:
+    params = {
+        "id": _db_id(pk),
+        "answers": answers,
+        "channel": int(channel),
+        "day": _db_day(today),
+        "campaign": campaign_id,
+    }
+    if _execute(_BY_CAMPAIGN, params) == 1:
         return Outcome.STORED
     return Outcome.DUPLICATE if _exists(pk) else Outcome.NOT_ACCEPTING
