@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gettext
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -41,6 +44,24 @@ def _commands(group: click.Group, prefix: str = "ita") -> list[str]:
         if isinstance(command, click.Group):
             names.extend(_commands(command, full))
     return names
+
+
+def test_the_served_application_leaves_its_loaded_code_out_of_garbage_collection(
+    tmp_path: Path,
+) -> None:
+    # A full collection over what Django and the views load took ~50 ms; gunicorn's workers
+    # import ita.wsgi, which loads every view and freezes it all (bench/intake.py).
+    script = (
+        "import gc, sys, ita.wsgi; "
+        "print(gc.get_freeze_count(), 'ita.surveys.views.public' in sys.modules)"
+    )
+    env = dict(os.environ, ITA_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="ita.settings")
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    frozen, views_loaded = done.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"
 
 
 def test_every_cli_command_is_documented() -> None:
