@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from ita.audit.models import AuditEvent
 from tests.conftest import PASSWORD, World
 
 ROOT = Path(__file__).resolve().parents[1]
+REDIS_TEST_URL = "redis://127.0.0.1:6379/3"  # the machine's Redis; database 3 is the tests'
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
@@ -113,7 +115,7 @@ def test_a_successful_login_does_not_count_against_the_limit(world: World) -> No
 
 def test_with_redis_the_rate_limits_are_shared_by_every_worker(tmp_path: Path) -> None:
     script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    env = production_env(tmp_path) | {"ITA_REDIS_URL": "redis://127.0.0.1:6379/3"}
+    env = production_env(tmp_path) | {"ITA_REDIS_URL": REDIS_TEST_URL}
     shared = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
         env=env, capture_output=True, text=True, check=True,
@@ -124,3 +126,50 @@ def test_with_redis_the_rate_limits_are_shared_by_every_worker(tmp_path: Path) -
         env=production_env(tmp_path), capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert alone.stdout.splitlines()[-1] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL},
+    ],
+    ids=["local-memory", "redis"],
+)
+def test_a_limit_counts_each_event_and_opens_a_new_window_when_one_ends(
+    backend: dict[str, str], settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    from ita import ratelimit
+
+    if "redis" in backend["BACKEND"] and not _redis_answers():
+        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+    settings.CACHES = {"default": backend | {"KEY_PREFIX": f"test-{os.getpid()}"}}
+    cache.clear()
+    try:
+        allowed = [ratelimit.take("test", (3, 60), "198.51.100.1") for _ in range(5)]
+        assert allowed == [True, True, True, False, False]
+        assert ratelimit.exhausted("test", (3, 60), "198.51.100.1")
+        assert ratelimit.take("test", (3, 60), "198.51.100.2")  # another address counts alone
+        cache.delete(ratelimit._key("test", "198.51.100.1"))  # the window ended
+        assert not ratelimit.exhausted("test", (3, 60), "198.51.100.1")
+        assert [ratelimit.take("test", (3, 60), "198.51.100.1") for _ in range(4)] == [
+            True,
+            True,
+            True,
+            False,
+        ]
+    finally:
+        cache.clear()

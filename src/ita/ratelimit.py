@@ -51,12 +51,17 @@ def take(namespace: str, limit: Limit, *parts: object) -> bool:
     """Count one event; return False once the limit in the window is passed."""
     allowed, window = limit
     key = _key(namespace, *parts)
-    cache.add(key, 0, window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
+        count = cache.incr(key)  # the usual case: the window is already open (one operation)
+    except ValueError:  # no count yet, or its window ended: open one
+        if cache.add(key, 1, window):
+            count = 1
+        else:  # another request opened it meanwhile
+            try:
+                count = cache.incr(key)
+            except ValueError:  # and it ended again at once: count this one alone
+                cache.set(key, 1, window)
+                count = 1
     return int(count) <= allowed
 
 
