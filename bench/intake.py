@@ -73,6 +73,24 @@ def psql(sql: str) -> None:
     )
 
 
+def gunicorn_version() -> str:
+    import gunicorn
+
+    return str(gunicorn.__version__)
+
+
+def http_parser() -> str:
+    """Return the HTTP parser gunicorn uses here (GUNICORN_CMD_ARGS may choose Python's)."""
+    from gunicorn.config import Config
+    from gunicorn.http.message import _check_fast_parser
+
+    config = Config()
+    chosen = config.parser().parse_args(config.get_cmd_args_from_env()).http_parser
+    if chosen:
+        config.set("http_parser", chosen)
+    return "C (gunicorn_h1c)" if _check_fast_parser(config) else "Python"
+
+
 def environment(data_dir: Path, secret: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -635,8 +653,9 @@ def main() -> None:
         "load_average_at_start": [round(v, 2) for v in load_before],
         "command": "python bench/intake.py " + " ".join(sys.argv[1:]),
         "setup": {
-            "server": f"ita serve --workers {args.workers} (gunicorn gthread, 4 threads each), "
-            "ITA_ENV=production, PostgreSQL 15 (synchronous_commit on)",
+            "server": f"ita serve --workers {args.workers} (gunicorn {gunicorn_version()} gthread, "
+            f"4 threads each, HTTP parser: {http_parser()}), ITA_ENV=production, "
+            "PostgreSQL 15 (synchronous_commit on), rate limits in each worker's memory",
             "form": f"{setup['tool']} {YEAR}: {len(setup['limits'])} answer fields",
             "connections": args.connections,
             "client_addresses": ADDRESSES,
