@@ -150,6 +150,8 @@ def _redis_answers() -> bool:
 def test_a_limit_counts_each_event_and_opens_a_new_window_when_one_ends(
     backend: dict[str, str], settings: Any
 ) -> None:
+    import time
+
     from django.core.cache import cache
 
     from ita import ratelimit
@@ -159,17 +161,38 @@ def test_a_limit_counts_each_event_and_opens_a_new_window_when_one_ends(
     settings.CACHES = {"default": backend | {"KEY_PREFIX": f"test-{os.getpid()}"}}
     cache.clear()
     try:
-        allowed = [ratelimit.take("test", (3, 60), "198.51.100.1") for _ in range(5)]
+        allowed = [ratelimit.take("test", (3, 1), "198.51.100.1") for _ in range(5)]
         assert allowed == [True, True, True, False, False]
-        assert ratelimit.exhausted("test", (3, 60), "198.51.100.1")
-        assert ratelimit.take("test", (3, 60), "198.51.100.2")  # another address counts alone
-        cache.delete(ratelimit._key("test", "198.51.100.1"))  # the window ended
-        assert not ratelimit.exhausted("test", (3, 60), "198.51.100.1")
-        assert [ratelimit.take("test", (3, 60), "198.51.100.1") for _ in range(4)] == [
-            True,
-            True,
-            True,
-            False,
-        ]
+        assert ratelimit.exhausted("test", (3, 1), "198.51.100.1")
+        assert ratelimit.take("test", (3, 1), "198.51.100.2")  # another address counts alone
+        time.sleep(1.1)  # the window ends
+        assert not ratelimit.exhausted("test", (3, 1), "198.51.100.1")
+        again = [ratelimit.take("test", (3, 1), "198.51.100.1") for _ in range(4)]
+        assert again == [True, True, True, False]
     finally:
         cache.clear()
+
+
+def test_on_redis_a_count_left_without_a_window_gets_one(settings: Any) -> None:
+    import redis
+
+    from ita import ratelimit
+
+    if not _redis_answers():
+        pytest.skip("no Redis on 127.0.0.1:6379 (.ci/run starts one)")
+    prefix = f"test-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    key = f"{prefix}:{ratelimit._key('test', '198.51.100.3')}"
+    client.set(key, 7)  # no expiry, as a crash between two commands could have left it
+    try:
+        assert ratelimit.take("test", (10, 60), "198.51.100.3")
+        assert int(client.get(key) or 0) == 8 and 0 < client.ttl(key) <= 60
+    finally:
+        client.delete(key)

@@ -3,7 +3,8 @@
 A limit is (events allowed, window in seconds). Addresses and names are hashed with the secret
 key before they become cache keys, so the cache holds no readable address either. With the
 default local-memory cache a limit is per worker process; with a shared cache (Redis) it is
-per installation.
+per installation, and an event is counted in one round trip by a small script that Redis runs
+atomically (Django's cache API took three: does the count exist, open it, add one).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,10 +49,44 @@ def _key(namespace: str, *parts: object) -> str:
     return f"rl:{namespace}:{hashed.hexdigest()[:32]}"
 
 
+# Add one to a count; give it its window if it has none (a new count, or one left without an
+# expiry by anything at all): a count can never outlive its window.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+@functools.lru_cache(maxsize=4)
+def _redis_counter(location: str) -> tuple[Any, Any]:
+    import redis
+
+    client = redis.Redis.from_url(location)
+    return client, client.register_script(_COUNT_SCRIPT)
+
+
+def _redis() -> tuple[Any, Any] | None:
+    """Return the Redis client and counting script when the cache is Redis, else None."""
+    config = settings.CACHES["default"]
+    if not config["BACKEND"].endswith(".RedisCache"):
+        return None
+    location = config["LOCATION"]
+    return _redis_counter(location if isinstance(location, str) else location[0])
+
+
+def _redis_key(key: str) -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{key}"
+
+
 def take(namespace: str, limit: Limit, *parts: object) -> bool:
     """Count one event; return False once the limit in the window is passed."""
     allowed, window = limit
     key = _key(namespace, *parts)
+    shared = _redis()
+    if shared is not None:
+        _client, count_script = shared
+        return int(count_script(keys=[_redis_key(key)], args=[window])) <= allowed
     try:
         count = cache.incr(key)  # the usual case: the window is already open (one operation)
     except ValueError:  # no count yet, or its window ended: open one
@@ -67,4 +103,9 @@ def take(namespace: str, limit: Limit, *parts: object) -> bool:
 
 def exhausted(namespace: str, limit: Limit, *parts: object) -> bool:
     """Return whether the limit is used up (without counting anything)."""
-    return int(cache.get(_key(namespace, *parts), 0)) >= limit[0]
+    key = _key(namespace, *parts)
+    shared = _redis()
+    if shared is not None:
+        client, _script = shared
+        return int(client.get(_redis_key(key)) or 0) >= limit[0]
+    return int(cache.get(key, 0)) >= limit[0]
