@@ -73,6 +73,12 @@ def psql(sql: str) -> None:
     )
 
 
+def empty_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def gunicorn_version() -> str:
     import gunicorn
 
@@ -593,6 +599,13 @@ def main() -> None:
         default=0.6,
         help="also run the open loop at this share of the measured maximum (0: skip)",
     )
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        default=None,
+        help="variant: the cache (rate limits) in this Redis database, emptied before and after "
+        "(e.g. redis://127.0.0.1:6379/7)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not write the result file")
     args = parser.parse_args()
 
@@ -600,6 +613,9 @@ def main() -> None:
     log = data_dir / "server.log"
     secret = secrets.token_urlsafe(50)
     env = environment(data_dir, secret)
+    if args.redis:
+        env["ITA_REDIS_URL"] = args.redis
+        empty_redis(args.redis)
     load_before = os.getloadavg()
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     psql(f"CREATE DATABASE {DATABASE}")
@@ -628,6 +644,8 @@ def main() -> None:
         connections.close_all()
         psql(f"DROP DATABASE IF EXISTS {DATABASE}")
         shutil.rmtree(data_dir, ignore_errors=True)
+        if args.redis:
+            empty_redis(args.redis)
 
     rate = sustained["answered_per_s"]
     figures = {
@@ -655,7 +673,8 @@ def main() -> None:
         "setup": {
             "server": f"ita serve --workers {args.workers} (gunicorn {gunicorn_version()} gthread, "
             f"4 threads each, HTTP parser: {http_parser()}), ITA_ENV=production, "
-            "PostgreSQL 15 (synchronous_commit on), rate limits in each worker's memory",
+            "PostgreSQL 15 (synchronous_commit on), rate limits "
+            + (f"in Redis ({args.redis})" if args.redis else "in each worker's memory"),
             "form": f"{setup['tool']} {YEAR}: {len(setup['limits'])} answer fields",
             "connections": args.connections,
             "client_addresses": ADDRESSES,
