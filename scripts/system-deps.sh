@@ -12,6 +12,7 @@ packages=(
   poppler-utils             # tests: pdftotext, pdffonts, pdftoppm
   fonts-thai-tlwg           # LibreOffice check of generated DOCX (Laksaman stands in for TH Sarabun)
   libreoffice-writer-nogui  # tests: generated DOCX must open and convert in LibreOffice
+  gcc                       # gunicorn_h1c (gunicorn's C HTTP parser) is published as source only
 )
 
 missing=()
