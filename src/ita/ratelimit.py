@@ -87,18 +87,18 @@ def take(namespace: str, limit: Limit, *parts: object) -> bool:
     if shared is not None:
         _client, count_script = shared
         return int(count_script(keys=[_redis_key(key)], args=[window])) <= allowed
-    try:
-        count = cache.incr(key)  # the usual case: the window is already open (one operation)
-    except ValueError:  # no count yet, or its window ended: open one
-        if cache.add(key, 1, window):
-            count = 1
-        else:  # another request opened it meanwhile
-            try:
-                count = cache.incr(key)
-            except ValueError:  # and it ended again at once: count this one alone
-                cache.set(key, 1, window)
-                count = 1
-    return int(count) <= allowed
+    return _count_here(key, window) <= allowed
+
+
+def _count_here(key: str, window: int) -> int:
+    """Add one to a count in Django's cache: one operation while its window is open."""
+    for _attempt in range(2):
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # no count yet, or its window ended: open one (unless another just did)
+            cache.add(key, 0, window)
+    cache.set(key, 1, window)  # the new window ended at once: count this event alone
+    return 1
 
 
 def exhausted(namespace: str, limit: Limit, *parts: object) -> bool:

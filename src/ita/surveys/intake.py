@@ -155,6 +155,7 @@ _FORM_SIGNER = signing.Signer(salt="ita.surveys.form")
 # Form cookies whose signature this process has checked: a cookie says only the second a form was
 # first opened, so everyone who opened one in the same second sends the same value.
 _VERIFIED_FORM_COOKIES: dict[str, int] = {}
+_VERIFIED_FORM_COOKIES_MAX = 10_000
 
 
 def form_cookie(now: float) -> str:
@@ -173,7 +174,7 @@ def form_age(request: HttpRequest, now: float) -> float | None:
             issued = int(_FORM_SIGNER.unsign(value))
         except (signing.BadSignature, ValueError):
             return None
-        if len(_VERIFIED_FORM_COOKIES) >= _LINK_CACHE_MAX:
+        if len(_VERIFIED_FORM_COOKIES) >= _VERIFIED_FORM_COOKIES_MAX:
             _VERIFIED_FORM_COOKIES.clear()
         _VERIFIED_FORM_COOKIES[value] = issued
     return now - issued
